@@ -1,0 +1,5 @@
+import sys
+
+from skybus.cli import main
+
+sys.exit(main())

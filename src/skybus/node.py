@@ -1,0 +1,65 @@
+"""One Skybus node: settings, credentials, the store and the services, started and stopped
+together. Several nodes may share one PostgreSQL store."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+from skybus import __version__
+from skybus.auth.credentials import Credentials
+from skybus.auth.sigv4 import SigV4Verifier
+from skybus.config import Settings
+from skybus.metrics import Metrics
+from skybus.services import ServiceRegistry
+from skybus.store import Store, open_store
+
+
+def load_credentials(settings: Settings) -> Credentials:
+    if settings.credentials_file is not None:
+        return Credentials.from_file(settings.credentials_file)
+    if settings.credentials_spec:
+        return Credentials.from_env({"SKYBUS_CREDENTIALS": settings.credentials_spec})
+    return Credentials.empty()
+
+
+class Node:
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.node_id = uuid.uuid4().hex[:12]
+        self.version = __version__
+        self.credentials = load_credentials(settings)
+        self.verifier = SigV4Verifier(self.credentials, default_region=settings.region)
+        self.metrics = Metrics()
+        self._store: Store | None = None
+        self._services: ServiceRegistry | None = None
+        self.started_at: float | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the node has not been started")
+        return self._store
+
+    @property
+    def services(self) -> ServiceRegistry:
+        if self._services is None:
+            raise RuntimeError("the node has not been started")
+        return self._services
+
+    async def start(self) -> None:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self._store = open_store(self.settings.store_url, self.settings.data_dir, clock=self.clock)
+        await self._store.open()
+        self._services = ServiceRegistry(self)
+        self.started_at = time.monotonic()
+
+    async def stop(self) -> None:
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+
+    def uptime(self) -> float:
+        return 0.0 if self.started_at is None else time.monotonic() - self.started_at

@@ -1,0 +1,73 @@
+"""The request pipeline, readable as one list.
+
+Adding a cross-cutting concern (tracing, throttling, CORS) means adding one function to
+:data:`REQUEST_STEPS` or :data:`RESPONSE_STEPS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+from skybus.node import Node
+from skybus.server import steps
+from skybus.server.exchange import Exchange
+from skybus.wire.errors import InternalFailure, ServiceError
+from skybus.wire.http import HttpRequest, HttpResponse
+
+Step = Callable[[Exchange], Awaitable[None]]
+
+log = logging.getLogger("skybus.pipeline")
+
+#: Run in order until one raises ServiceError.
+REQUEST_STEPS: list[Step] = [
+    steps.find_service,
+    steps.limit_body,
+    steps.authenticate,
+    steps.find_region_and_account,
+    steps.parse,
+    steps.check_input,
+    steps.dispatch,
+]
+
+#: Always run, for successes and errors alike.
+RESPONSE_STEPS: list[Step] = [
+    steps.serialize,
+    steps.record_metrics,
+]
+
+
+async def handle(node: Node, request: HttpRequest, *, body_truncated: bool = False) -> HttpResponse:
+    ex = Exchange(
+        node=node,
+        request=request,
+        request_id=str(uuid.uuid4()),
+        started=time.perf_counter(),
+        body_truncated=body_truncated,
+    )
+    try:
+        for step in REQUEST_STEPS:
+            await step(ex)
+    except ServiceError as error:
+        ex.error = error
+    except Exception:
+        log.exception("request %s failed in %s.%s", ex.request_id, ex.service, _op_name(ex))
+        ex.error = InternalFailure()
+    for step in RESPONSE_STEPS:
+        try:
+            await step(ex)
+        except Exception:
+            log.exception("response step %s failed for %s", step.__name__, ex.request_id)
+            if ex.response is None:
+                ex.error = InternalFailure()
+                ex.protocol = None
+                ex.response = None
+                await steps.serialize(ex)
+    assert ex.response is not None
+    return ex.response
+
+
+def _op_name(ex: Exchange) -> str:
+    return ex.operation.name if ex.operation is not None else "-"

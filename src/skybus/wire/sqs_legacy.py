@@ -1,0 +1,25 @@
+"""SQS as the ``query`` protocol, for clients that still speak it.
+
+botocore switched SQS to JSON in 1.31.81; older SDKs and the AWS CLI v1 of that era still send
+``Action=SendMessage&MessageBody=...`` with the old member names (``AttributeName.1``,
+``MessageAttribute.1.Value.StringValue``) and read XML back. The package ships the SQS model of
+botocore 1.31.80, the last release where it was ``query`` (documentation stripped), so the same
+:class:`~skybus.wire.query.QueryProtocol` serves those clients.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+from botocore.model import ServiceModel
+
+MODEL_FILE = "sqs-query-2012-11-05.json"
+
+
+@cache
+def legacy_sqs_model() -> ServiceModel:
+    """The SQS 2012-11-05 ``query`` model (loaded once per process)."""
+    text = resources.files("skybus.wire").joinpath("data", MODEL_FILE).read_text("utf-8")
+    return ServiceModel(json.loads(text), service_name="sqs")
