@@ -87,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         print(format_table(outcome.measurements))
     for name in outcome.failures:
         print(f"{name}: not measured (see above)")
-    return 0 if outcome.measurements and not outcome.failures else 1
+    failed = [m for m in outcome.measurements if m.errors]
+    for m in failed:
+        print(f"{m.system} {m.operation}: {m.errors} of {m.requests} requests failed")
+    return 0 if outcome.measurements and not outcome.failures and not failed else 1
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
+
 from bench.framing import FramingError, find_response
 from bench.load import run_load
 from bench.report import format_table
@@ -184,12 +185,12 @@ async def test_client_runs_for_a_duration(server_factory: StartServer) -> None:
 def test_pipeline_scenario_is_registered_and_signed() -> None:
     assert "pipeline" in scenario_names()
     scenario = builder("pipeline")(Signer())
-    assert [op.name for op in scenario.operations] == ["ListTables", "DescribeLimits"]
+    assert [op.name for op in scenario.operations] == ["DescribeLimits", "GetCallerIdentity"]
     request = scenario.operations[0].request
     head, body = request.split(b"\r\n\r\n", 1)
     assert body == b"{}"
     assert head.startswith(b"POST / HTTP/1.1\r\n")
-    assert b"\r\nX-Amz-Target: DynamoDB_20120810.ListTables" in head
+    assert b"\r\nX-Amz-Target: DynamoDB_20120810.DescribeLimits" in head
     assert b"/us-east-1/dynamodb/aws4_request" in head
     assert b"Credential=bench/" in head
     assert not scenario.expires_within(60)

@@ -1,7 +1,8 @@
-"""The request pipeline's own cost: DynamoDB operations that touch no stored data.
+"""The request pipeline's own cost: operations that touch no stored data.
 
-``ListTables`` on an empty account and ``DescribeLimits`` do almost no work in any
-implementation, so their rate measures routing, authentication, parsing and serialization.
+DynamoDB ``DescribeLimits`` (json protocol) and STS ``GetCallerIdentity`` (query protocol, XML
+answer) do almost no work in any implementation, so their rate measures routing,
+authentication, parsing, validation and serialization.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from bench.scenario import Operation, Scenario
 from bench.signing import Signer
 
 _JSON_10 = "application/x-amz-json-1.0"
+_FORM = "application/x-www-form-urlencoded; charset=utf-8"
 
 
 def _dynamodb(signer: Signer, operation: str, body: bytes = b"{}") -> bytes:
@@ -17,12 +19,17 @@ def _dynamodb(signer: Signer, operation: str, body: bytes = b"{}") -> bytes:
     return signer.sign("dynamodb", "POST", "/", headers=headers, body=body)
 
 
+def _sts(signer: Signer, action: str) -> bytes:
+    body = f"Action={action}&Version=2011-06-15".encode()
+    return signer.sign("sts", "POST", "/", headers={"Content-Type": _FORM}, body=body)
+
+
 def build(signer: Signer) -> Scenario:
     return Scenario(
         name="pipeline",
         description=__doc__ or "",
         operations=(
-            Operation("ListTables", _dynamodb(signer, "ListTables")),
             Operation("DescribeLimits", _dynamodb(signer, "DescribeLimits")),
+            Operation("GetCallerIdentity", _sts(signer, "GetCallerIdentity")),
         ),
     )

@@ -72,6 +72,11 @@ DDB_MAX_EXPRESSION_BYTES = 4 * KiB
 DDB_MAX_NESTING_DEPTH = 32
 DDB_LIST_TABLES_MAX_LIMIT = 100
 DDB_MAX_GSI = 20
+#: DescribeLimits: the default per-account and per-table provisioned capacity quotas.
+DDB_ACCOUNT_MAX_READ_CAPACITY_UNITS = 80_000
+DDB_ACCOUNT_MAX_WRITE_CAPACITY_UNITS = 80_000
+DDB_TABLE_MAX_READ_CAPACITY_UNITS = 40_000
+DDB_TABLE_MAX_WRITE_CAPACITY_UNITS = 40_000
 DDB_MAX_LSI = 5
 
 # --- Lambda --------------------------------------------------------------------------------

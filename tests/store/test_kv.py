@@ -229,8 +229,23 @@ async def test_concurrent_read_modify_write_is_exact(store: Store) -> None:
         await asyncio.sleep(0)
         await tx.put("counters", b"hits", str(int(current or b"0") + 1).encode())
 
+    # Open several connections first (PostgreSQL), so the increments really overlap.
+    await asyncio.gather(*(store.read(lambda tx: asyncio.sleep(0.05)) for _ in range(10)))
     await asyncio.gather(*(store.write(increment) for _ in range(50)))
     assert await store.get("counters", b"hits") == b"50"
+
+
+async def test_concurrent_read_modify_write_of_existing_key(store: Store) -> None:
+    await store.put("counters", b"hits", b"100")
+
+    async def increment(tx: Tx) -> None:
+        current = await tx.get("counters", b"hits", for_update=True)
+        await asyncio.sleep(0)
+        await tx.put("counters", b"hits", str(int(current or b"0") + 1).encode())
+
+    await asyncio.gather(*(store.read(lambda tx: asyncio.sleep(0.05)) for _ in range(10)))
+    await asyncio.gather(*(store.write(increment) for _ in range(50)))
+    assert await store.get("counters", b"hits") == b"150"
 
 
 async def test_closed_store_refuses_work(store: Store) -> None:

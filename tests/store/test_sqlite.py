@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -74,11 +75,9 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-async def sqlite_store(tmp_path: Path) -> SqliteStore:
-    store = SqliteStore(tmp_path / "skybus.db")
-    await store.open()
-    yield store  # type: ignore[misc]
-    await store.close()
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    async with SqliteStore(tmp_path / "skybus.db") as store:
+        yield store
 
 
 async def test_concurrent_writes_share_commits(sqlite_store: SqliteStore) -> None:

@@ -4,6 +4,7 @@ everything else. Node start-up and shutdown ride on ASGI lifespan events."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import orjson
@@ -15,15 +16,17 @@ from skybus.wire.http import Headers, HttpRequest, HttpResponse
 
 log = logging.getLogger("skybus.server")
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 
 class SkybusApp:
     def __init__(self, node: Node) -> None:
         self.node = node
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
             await self._http(scope, receive, send)
@@ -34,7 +37,7 @@ class SkybusApp:
             # path, refuse the handshake (HTTP 403, as API Gateway does for an unknown stage).
             await send({"type": "websocket.close", "code": 1008})
 
-    async def _lifespan(self, receive: Any, send: Any) -> None:
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
@@ -55,7 +58,7 @@ class SkybusApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
         path = path.split("?", 1)[0]
         if path.startswith("/_skybus/"):
@@ -119,7 +122,7 @@ def _server_host(scope: Scope) -> str:
     return "localhost"
 
 
-async def _read_body(receive: Any, limit: int) -> tuple[bytes, bool]:
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
     """Read the request body, keeping at most ``limit`` bytes; report whether it was cut."""
     chunks: list[bytes] = []
     size = 0
@@ -142,7 +145,7 @@ async def _read_body(receive: Any, limit: int) -> tuple[bytes, bool]:
     return body, truncated
 
 
-async def _send(send: Any, response: HttpResponse) -> None:
+async def _send(send: Send, response: HttpResponse) -> None:
     headers = [(k.encode("latin-1"), v.encode("utf-8")) for k, v in response.headers]
     if response.header("content-length") is None:
         headers.append((b"content-length", str(len(response.body)).encode()))

@@ -20,6 +20,7 @@ __all__ = ["SERVICE_MODULES", "Call", "Handler", "Service", "ServiceRegistry", "
 #: botocore service name -> "module:Class"
 SERVICE_MODULES: dict[str, str] = {
     "sts": "skybus.services.sts:StsService",
+    "dynamodb": "skybus.services.dynamodb:DynamoDBService",
 }
 
 

@@ -128,7 +128,8 @@ class Tx(ABC):
 
     @abstractmethod
     async def ack(self, queue: str, job_id: str, token: str) -> bool:
-        """Delete the job if ``token`` is its current lease token."""
+        """Delete the job if ``token`` is its current lease token. A lease that has run out
+        but whose job nobody has claimed again is still honoured."""
 
     @abstractmethod
     async def retry(

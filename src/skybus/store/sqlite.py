@@ -129,7 +129,7 @@ class SqliteStore(Store):
         self._writer = asyncio.create_task(self._run_writer(), name="skybus-store-writer")
 
     async def close(self) -> None:
-        if self._state != "open":
+        if self._state not in ("open", "broken"):
             self._state = "closed"
             return
         self._state = "closing"
