@@ -3,6 +3,7 @@ together. Several nodes may share one PostgreSQL store."""
 
 from __future__ import annotations
 
+import gc
 import time
 import uuid
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from skybus.config import Settings
 from skybus.metrics import Metrics
 from skybus.services import ServiceRegistry
 from skybus.store import Store, open_store
+from skybus.wire.protocols import warm_wire_tables
 
 
 def load_credentials(settings: Settings) -> Credentials:
@@ -54,6 +56,12 @@ class Node:
         self._store = open_store(self.settings.store_url, self.settings.data_dir, clock=self.clock)
         await self._store.open()
         self._services = ServiceRegistry(self)
+        warm_wire_tables()
+        # Everything loaded so far (botocore's models, the wire tables) lives as long as the
+        # process: keep it out of the garbage collector's scans, which otherwise walk those
+        # object graphs again and again under load.
+        gc.collect()
+        gc.freeze()
         self.started_at = time.monotonic()
 
     async def stop(self) -> None:

@@ -41,7 +41,7 @@ async def test_an_added_step_runs_for_every_request(
 ) -> None:
     seen: list[str | None] = []
 
-    async def throttle(ex: Exchange) -> None:
+    def throttle(ex: Exchange) -> None:
         seen.append(ex.service)
         raise ServiceError("ThrottlingException", "Rate exceeded", status=400)
 

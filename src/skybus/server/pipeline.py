@@ -6,6 +6,7 @@ Adding a cross-cutting concern (tracing, throttling, CORS) means adding one func
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 import uuid
@@ -17,7 +18,9 @@ from skybus.server.exchange import Exchange
 from skybus.wire.errors import InternalFailure, ServiceError
 from skybus.wire.http import HttpRequest, HttpResponse
 
-Step = Callable[[Exchange], Awaitable[None]]
+#: A step may be a plain function or a coroutine function: only steps that wait on something
+#: (the operation itself) need to be coroutines, and plain calls cost less on every request.
+Step = Callable[[Exchange], Awaitable[None] | None]
 
 log = logging.getLogger("skybus.pipeline")
 
@@ -43,13 +46,15 @@ async def handle(node: Node, request: HttpRequest, *, body_truncated: bool = Fal
     ex = Exchange(
         node=node,
         request=request,
-        request_id=str(uuid.uuid4()),
+        request_id=next_request_id(),
         started=time.perf_counter(),
         body_truncated=body_truncated,
     )
     try:
         for step in REQUEST_STEPS:
-            await step(ex)
+            pending = step(ex)
+            if pending is not None:
+                await pending
     except ServiceError as error:
         ex.error = error
     except Exception:
@@ -57,16 +62,27 @@ async def handle(node: Node, request: HttpRequest, *, body_truncated: bool = Fal
         ex.error = InternalFailure()
     for step in RESPONSE_STEPS:
         try:
-            await step(ex)
+            pending = step(ex)
+            if pending is not None:
+                await pending
         except Exception:
             log.exception("response step %s failed for %s", step.__name__, ex.request_id)
             if ex.response is None:
                 ex.error = InternalFailure()
                 ex.protocol = None
                 ex.response = None
-                await steps.serialize(ex)
+                steps.serialize(ex)
     assert ex.response is not None
     return ex.response
+
+
+# Request ids look like AWS's (UUID form): a random prefix per process, then a counter.
+_ID_PREFIX = str(uuid.uuid4())[:24]
+_ID_COUNTER = itertools.count(1)
+
+
+def next_request_id() -> str:
+    return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFFFFFF:012x}"
 
 
 def _op_name(ex: Exchange) -> str:

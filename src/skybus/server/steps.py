@@ -16,7 +16,7 @@ from skybus.auth.sigv4 import AuthFailure, signing_scope
 from skybus.server.exchange import Exchange
 from skybus.services.base import Call
 from skybus.wire.errors import NotImplementedOperation, ServiceError
-from skybus.wire.models import service_model
+from skybus.wire.models import signing_name
 from skybus.wire.protocols import protocol_for
 from skybus.wire.routing import identify_service
 from skybus.wire.validation import validate, validation_error
@@ -34,7 +34,7 @@ class UnknownService(ServiceError):
         )
 
 
-async def find_service(ex: Exchange) -> None:
+def find_service(ex: Exchange) -> None:
     ex.scope = signing_scope(ex.request)
     ex.service = identify_service(ex.request, ex.scope)
     if ex.service is None:
@@ -42,18 +42,17 @@ async def find_service(ex: Exchange) -> None:
     ex.protocol = protocol_for(ex.service, ex.request)
 
 
-async def limit_body(ex: Exchange) -> None:
+def limit_body(ex: Exchange) -> None:
     limit = limits.MAX_LAMBDA_REQUEST_BODY if ex.service == "lambda" else limits.MAX_REQUEST_BODY
     if ex.body_truncated or len(ex.request.body) > limit:
         code = "RequestTooLargeException" if ex.service == "lambda" else "RequestEntityTooLarge"
         raise ServiceError(code, f"Request must be smaller than {limit} bytes.", status=413)
 
 
-async def authenticate(ex: Exchange) -> None:
+def authenticate(ex: Exchange) -> None:
     assert ex.service is not None
     now = datetime.fromtimestamp(ex.node.clock(), UTC)
-    signing_name = service_model(ex.service).signing_name
-    outcome = ex.node.verifier.verify(ex.request, now, service=signing_name)
+    outcome = ex.node.verifier.verify(ex.request, now, service=signing_name(ex.service))
     if isinstance(outcome, AuthFailure):
         if outcome.canonical_request is not None:
             log.info("signature mismatch; canonical request was:\n%s", outcome.canonical_request)
@@ -63,21 +62,21 @@ async def authenticate(ex: Exchange) -> None:
     ex.region = outcome.region
 
 
-async def find_region_and_account(ex: Exchange) -> None:
+def find_region_and_account(ex: Exchange) -> None:
     if not ex.region:
         ex.region = ex.scope.region if ex.scope is not None else ex.node.settings.region
     if not ex.account:
         ex.account = ex.node.credentials.account_for(ex.access_key or "")
 
 
-async def parse(ex: Exchange) -> None:
+def parse(ex: Exchange) -> None:
     assert ex.protocol is not None
     parsed = ex.protocol.parse(ex.request)
     ex.operation = parsed.operation
     ex.params = parsed.params
 
 
-async def check_input(ex: Exchange) -> None:
+def check_input(ex: Exchange) -> None:
     assert ex.operation is not None
     assert ex.service is not None
     violations = validate(ex.operation.input_shape, ex.params)
@@ -103,7 +102,7 @@ async def dispatch(ex: Exchange) -> None:
     ex.result = await handler(call, ex.params)
 
 
-async def serialize(ex: Exchange) -> None:
+def serialize(ex: Exchange) -> None:
     protocol = ex.protocol
     if ex.error is None and protocol is not None and ex.operation is not None:
         ex.response = protocol.serialize(ex.operation, ex.result or {}, ex.request_id)
@@ -117,7 +116,7 @@ async def serialize(ex: Exchange) -> None:
         ex.response = protocol.serialize_error(error, ex.operation, ex.request_id)
 
 
-async def record_metrics(ex: Exchange) -> None:
+def record_metrics(ex: Exchange) -> None:
     status = ex.response.status if ex.response is not None else 500
     operation = ex.operation.name if ex.operation is not None else "-"
     elapsed = time.perf_counter() - ex.started

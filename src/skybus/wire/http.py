@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar, overload
 from urllib.parse import parse_qsl, unquote
+
+_T = TypeVar("_T")
 
 
 class Headers(Mapping[str, str]):
@@ -22,7 +25,25 @@ class Headers(Mapping[str, str]):
 
     @classmethod
     def from_asgi(cls, raw: Iterable[tuple[bytes, bytes]]) -> Headers:
-        return cls((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
+        """From ASGI's header list, whose names servers already send in lower case."""
+        self = cls.__new__(cls)
+        self._items = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
+        joined: dict[str, str] = {}
+        for name, value in self._items:
+            key = name.lower()
+            joined[key] = f"{joined[key]},{value}" if key in joined else value
+        self._map = joined
+        return self
+
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: str) -> str: ...
+    @overload
+    def get(self, name: str, default: _T) -> str | _T: ...
+    def get(self, name: str, default: object = None) -> object:
+        # Mapping.get would go through __getitem__ and an exception for every miss.
+        return self._map.get(name.lower(), default)
 
     def __getitem__(self, name: str) -> str:
         return self._map[name.lower()]

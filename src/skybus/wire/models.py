@@ -37,3 +37,10 @@ def service_model(name: str) -> ServiceModel:
 @cache
 def operation_model(service: str, operation: str) -> OperationModel:
     return service_model(service).operation_model(operation)
+
+
+@cache
+def signing_name(service: str) -> str:
+    """The SigV4 signing name (``apigateway`` for apigatewayv2, ``dynamodb`` for streams)."""
+    name: str = service_model(service).signing_name
+    return name

@@ -55,3 +55,15 @@ def protocol_for(service: str, request: HttpRequest) -> Protocol:
 
 def default_protocol(service: str) -> Protocol:
     return _protocol(service, service_model(service).protocol)
+
+
+def warm_wire_tables() -> None:
+    """Load every served model and build its protocol tables now rather than on the first
+    request for it."""
+    from skybus.wire.models import SERVICES
+    from skybus.wire.routing import tables
+
+    tables()
+    for service in SERVICES:
+        default_protocol(service)
+    _protocol("sqs", "query")
