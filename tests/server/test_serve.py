@@ -3,6 +3,7 @@ AWS CLI."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -10,15 +11,18 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import asyncpg
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tests.servers import RunningServer, free_port, running_server
+from tests.services import need_postgres
 
 NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
 
@@ -189,3 +193,24 @@ class TestWithCredentials:
             urllib.request.urlopen(request, timeout=5)
         body = json.loads(caught.value.read())
         assert body["__type"].endswith("MissingAuthenticationTokenException")
+
+
+def test_serve_on_postgresql(tmp_path: Path) -> None:
+    base = need_postgres()
+    schema = f"skybus_serve_{uuid.uuid4().hex[:8]}"
+    try:
+        with running_server(tmp_path, args=("--store", f"{base}?schema={schema}")) as server:
+            assert server.health()["store"] == "postgresql"
+            sts = client(server, "sts")
+            assert sts.get_caller_identity()["Account"] == "000000000000"  # type: ignore[attr-defined]
+            assert server.stop(signal.SIGTERM) == 0
+    finally:
+
+        async def drop() -> None:
+            conn = await asyncpg.connect(base)
+            try:
+                await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            finally:
+                await conn.close()
+
+        asyncio.run(drop())

@@ -18,6 +18,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from skybus.wire.errors import ServiceError
 from skybus.wire.http import HttpRequest, HttpResponse
 from skybus.wire.protocol import ParsedRequest, Protocol
+from skybus.wire.sqs_legacy import legacy_error_traits
 from skybus.wire.values import Codec, JsonCodec, WireValueError, dump_json
 
 JSON_CONTENT_TYPES = frozenset(
@@ -48,21 +49,11 @@ COMMON_STATUS = {
     "ServiceUnavailable": 503,
 }
 
-# SQS moved from the query protocol to JSON but its model lost the legacy query codes; SDKs
-# still key on them through the ``x-amzn-query-error`` header (SQS developer guide, "JSON error
-# response structure"). Codes not listed keep their shape name.
-SQS_QUERY_CODES = {
-    "QueueDoesNotExist": "AWS.SimpleQueueService.NonExistentQueue",
-    "QueueNameExists": "QueueAlreadyExists",
-    "QueueDeletedRecently": "AWS.SimpleQueueService.QueueDeletedRecently",
-    "PurgeQueueInProgress": "AWS.SimpleQueueService.PurgeQueueInProgress",
-    "MessageNotInflight": "AWS.SimpleQueueService.MessageNotInflight",
-    "BatchEntryIdsNotDistinct": "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
-    "BatchRequestTooLong": "AWS.SimpleQueueService.BatchRequestTooLong",
-    "EmptyBatchRequest": "AWS.SimpleQueueService.EmptyBatchRequest",
-    "InvalidBatchEntryId": "AWS.SimpleQueueService.InvalidBatchEntryId",
-    "TooManyEntriesInBatchRequest": "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
-    "UnsupportedOperation": "AWS.SimpleQueueService.UnsupportedOperation",
+# SQS moved from the query protocol to JSON but its JSON model lost the legacy query codes;
+# SDKs still key on them through the ``x-amzn-query-error`` header (SQS developer guide, "JSON
+# error response structure"). They come from the legacy query model (sqs_legacy), except for
+# errors added after it, listed here. Codes found in neither keep their shape name.
+SQS_NEWER_QUERY_CODES = {
     "KmsAccessDenied": "KMS.AccessDeniedException",
     "KmsDisabled": "KMS.DisabledException",
     "KmsInvalidKeyUsage": "KMS.InvalidKeyUsageException",
@@ -104,10 +95,15 @@ class ErrorCatalog:
     def __init__(self, service: ServiceModel) -> None:
         self.service_name = service.service_name
         self.shapes: dict[str, Shape] = {shape.name: shape for shape in service.error_shapes}
+        self.legacy: dict[str, dict[str, Any]] = (
+            legacy_error_traits() if self.service_name == "sqs" else {}
+        )
 
     def resolve(self, error: ServiceError) -> ErrorSpec:
         shape = self.shapes.get(error.code)
         trait: dict[str, Any] = dict(shape.metadata.get("error") or {}) if shape else {}
+        if not trait:
+            trait = self.legacy.get(error.code, {})
         sender_fault = error.sender_fault
         if sender_fault is None and "senderFault" in trait:
             sender_fault = bool(trait["senderFault"])
@@ -118,11 +114,7 @@ class ErrorCatalog:
             status = 500 if sender_fault is False else 400
         if sender_fault is None:
             sender_fault = status < 500
-        query_code = trait.get("code") or (
-            SQS_QUERY_CODES.get(error.code, error.code)
-            if self.service_name == "sqs"
-            else error.code
-        )
+        query_code = trait.get("code") or SQS_NEWER_QUERY_CODES.get(error.code, error.code)
         return ErrorSpec(error.code, int(status), sender_fault, shape, str(query_code))
 
     def type_name(self, spec: ErrorSpec) -> str:

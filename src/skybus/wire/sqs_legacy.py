@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from botocore.model import ServiceModel
 
@@ -23,3 +24,15 @@ def legacy_sqs_model() -> ServiceModel:
     """The SQS 2012-11-05 ``query`` model (loaded once per process)."""
     text = resources.files("skybus.wire").joinpath("data", MODEL_FILE).read_text("utf-8")
     return ServiceModel(json.loads(text), service_name="sqs")
+
+
+@cache
+def legacy_error_traits() -> dict[str, dict[str, Any]]:
+    """Error shape name -> its ``error`` trait (legacy code, HTTP status, fault) in the query
+    model: the codes SDKs still see in SQS's ``x-amzn-query-error`` header."""
+    found: dict[str, dict[str, Any]] = {}
+    for shape in legacy_sqs_model().error_shapes:
+        trait = shape.metadata.get("error")
+        if trait:
+            found[shape.name] = dict(trait)
+    return found
