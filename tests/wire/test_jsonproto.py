@@ -13,57 +13,32 @@ import boto3
 import botocore.config
 import orjson
 import pytest
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict, prepare_request_dict
-from botocore.parsers import create_parser
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.serialize import create_serializer
 
 from skybus.wire.errors import ServiceError
-from skybus.wire.http import Headers, HttpRequest, HttpResponse
+from skybus.wire.http import Headers, HttpRequest
 from skybus.wire.jsonproto import SQS_NEWER_QUERY_CODES, JsonProtocol
 from skybus.wire.models import service_model
 from skybus.wire.sqs_legacy import legacy_error_traits
+from tests.wire.botocore_wire import (
+    botocore_parse,
+    operations,
+    to_request,
+    without_event_streams,
+)
 from tests.wire.shapegen import sample
 
 JSON_SERVICES = ("sqs", "dynamodb", "dynamodbstreams", "events", "logs")
 SEEDS = (0, 1, 2)
-OPERATIONS = [
-    (service, name) for service in JSON_SERVICES for name in service_model(service).operation_names
-]
-# Event-stream answers (logs StartLiveTail, GetLogObject) are binary frames, not one JSON body.
-OUTPUT_OPERATIONS = [
-    (service, name)
-    for service, name in OPERATIONS
-    if not service_model(service).operation_model(name).has_event_stream_output
-]
+PROTOCOL = "json"
+OPERATIONS = operations(JSON_SERVICES)
+OUTPUT_OPERATIONS = without_event_streams(OPERATIONS)
 
 
 @cache
 def protocol(service: str) -> JsonProtocol:
     return JsonProtocol(service_model(service))
-
-
-def to_request(wire: dict[str, Any]) -> HttpRequest:
-    """botocore's serialized request dict as the HTTP request a server receives."""
-    prepare_request_dict(wire, endpoint_url="http://127.0.0.1:4566")
-    url = urlsplit(wire["url"])
-    body = wire["body"]
-    return HttpRequest(
-        method=wire["method"],
-        path=url.path or "/",
-        query=url.query,
-        headers=Headers(wire["headers"].items()),
-        body=body.encode() if isinstance(body, str) else body,
-    )
-
-
-def botocore_parse(response: HttpResponse, shape: Any, proto: str = "json") -> dict[str, Any]:
-    headers = HeadersDict()
-    for name, value in response.headers:
-        headers[name] = value
-    parsed: dict[str, Any] = create_parser(proto).parse(
-        {"status_code": response.status, "headers": headers, "body": response.body}, shape
-    )
-    return parsed
 
 
 def json_request(
@@ -110,7 +85,7 @@ def test_output_round_trip(service: str, operation: str) -> None:
         assert response.header("x-amzn-RequestId") == "req-1"
         assert response.header("Content-Type") == proto.content_type
         assert response.header("x-amz-crc32") == str(zlib.crc32(response.body))
-        parsed = botocore_parse(response, model.output_shape)
+        parsed = botocore_parse(response, model.output_shape, PROTOCOL)
         assert parsed.pop("ResponseMetadata")["RequestId"] == "req-1"
         assert parsed == result
 
@@ -148,7 +123,7 @@ def test_modeled_errors_parse_in_botocore(service: str) -> None:
     model = next(iter(proto.operations.values()))
     for shape in service_model(service).error_shapes:
         response = proto.serialize_error(ServiceError(shape.name, "went wrong"), model, "rid")
-        parsed = botocore_parse(response, model.output_shape)
+        parsed = botocore_parse(response, model.output_shape, PROTOCOL)
         error = parsed["Error"]
         assert error["Message"] == "went wrong"
         assert parsed["ResponseMetadata"]["RequestId"] == "rid"
@@ -252,7 +227,7 @@ def test_malformed_body_is_serialization_exception(body: bytes) -> None:
     assert error.code == "SerializationException"
     response = protocol("dynamodb").serialize_error(error, None, "r")
     assert response.status == 400
-    assert botocore_parse(response, None)["Error"]["Code"] == "SerializationException"
+    assert botocore_parse(response, None, PROTOCOL)["Error"]["Code"] == "SerializationException"
 
 
 @pytest.mark.parametrize(

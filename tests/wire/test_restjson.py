@@ -6,62 +6,36 @@ import base64
 import datetime as dt
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 import pytest
-from botocore.awsrequest import HeadersDict, prepare_request_dict
 from botocore.model import OperationModel
-from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 
 from skybus.wire.errors import ServiceError
-from skybus.wire.http import Headers, HttpRequest, HttpResponse
+from skybus.wire.http import Headers, HttpRequest
 from skybus.wire.models import service_model
 from skybus.wire.restjson import RestJsonProtocol
 from skybus.wire.uritemplate import Router
 from skybus.wire.values import WireValueError, from_text, to_text
+from tests.wire.botocore_wire import (
+    botocore_parse,
+    operations,
+    to_request,
+    without_event_streams,
+)
 from tests.wire.shapegen import sample
 
 REST_SERVICES = ("lambda", "apigatewayv2", "apigatewaymanagementapi")
 SEEDS = (0, 1, 2)
-OPERATIONS = [
-    (service, name) for service in REST_SERVICES for name in service_model(service).operation_names
-]
-# Event-stream answers (Lambda InvokeWithResponseStream) are binary frames, not one body.
-OUTPUT_OPERATIONS = [
-    (service, name)
-    for service, name in OPERATIONS
-    if not service_model(service).operation_model(name).has_event_stream_output
-]
+PROTOCOL = "rest-json"
+OPERATIONS = operations(REST_SERVICES)
+OUTPUT_OPERATIONS = without_event_streams(OPERATIONS)
 
 
 @cache
 def protocol(service: str) -> RestJsonProtocol:
     return RestJsonProtocol(service_model(service))
-
-
-def to_request(wire: dict[str, Any]) -> HttpRequest:
-    prepare_request_dict(wire, endpoint_url="http://127.0.0.1:4566")
-    url = urlsplit(wire["url"])
-    body = wire["body"]
-    return HttpRequest(
-        method=wire["method"],
-        path=url.path or "/",
-        query=url.query,
-        headers=Headers((k, str(v)) for k, v in wire["headers"].items()),
-        body=body.encode() if isinstance(body, str) else body,
-    )
-
-
-def botocore_parse(response: HttpResponse, shape: Any) -> dict[str, Any]:
-    headers = HeadersDict()
-    for name, value in response.headers:
-        headers[name] = value
-    parsed: dict[str, Any] = create_parser("rest-json").parse(
-        {"status_code": response.status, "headers": headers, "body": response.body}, shape
-    )
-    return parsed
 
 
 def request(
@@ -133,7 +107,7 @@ def test_output_round_trip(service: str, operation: str) -> None:
         result = normalised_output(model, sample(model.output_shape, seed))
         response = proto.serialize(model, result, "req-1")
         assert response.header("x-amzn-RequestId") == "req-1"
-        parsed = botocore_parse(response, model.output_shape)
+        parsed = botocore_parse(response, model.output_shape, PROTOCOL)
         assert parsed.pop("ResponseMetadata")["RequestId"] == "req-1"
         payload = model.output_shape.serialization.get("payload")
         if payload and isinstance(parsed.get(payload), str):
@@ -270,7 +244,7 @@ def test_unknown_route_is_404_unknown_operation(method: str, path: str) -> None:
     assert error.code == "UnknownOperationException"
     response = protocol("lambda").serialize_error(error, None, "r")
     assert response.status == 404
-    parsed = botocore_parse(response, None)
+    parsed = botocore_parse(response, None, PROTOCOL)
     assert parsed["Error"]["Code"] == "UnknownOperationException"
 
 
@@ -309,7 +283,7 @@ def test_modeled_errors_parse_in_botocore(service: str) -> None:
     proto = protocol(service)
     for shape in service_model(service).error_shapes:
         response = proto.serialize_error(ServiceError(shape.name, "went wrong"), None, "rid")
-        parsed = botocore_parse(response, None)
+        parsed = botocore_parse(response, None, PROTOCOL)
         assert parsed["Error"]["Code"] == shape.name
         assert parsed["Error"]["Message"] == "went wrong"
         assert parsed["ResponseMetadata"]["RequestId"] == "rid"
