@@ -15,27 +15,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import asyncpg
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from tests.clients import client
+from tests.conftest import drop_schema
 from tests.servers import RunningServer, free_port, running_server
 from tests.services import need_postgres
-
-NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
-
-
-def client(server: RunningServer, service: str, **kwargs: str) -> object:
-    return boto3.client(
-        service,
-        endpoint_url=server.endpoint,
-        region_name=kwargs.pop("region_name", "us-east-1"),
-        aws_access_key_id=kwargs.pop("key", "test"),
-        aws_secret_access_key=kwargs.pop("secret", "test"),
-        config=NO_RETRY,
-    )
 
 
 def test_banner_tells_the_user_how_to_connect(server: RunningServer) -> None:
@@ -60,7 +46,7 @@ def test_root_answers_dynamodb_health_check(server: RunningServer) -> None:
 
 def test_sts_get_caller_identity(server: RunningServer) -> None:
     sts = client(server, "sts")
-    identity = sts.get_caller_identity()  # type: ignore[attr-defined]
+    identity = sts.get_caller_identity()
     assert identity["Account"] == "000000000000"
     assert identity["Arn"] == "arn:aws:iam::000000000000:root"
 
@@ -69,7 +55,7 @@ def test_unimplemented_operation_is_an_honest_501(server: RunningServer) -> None
     # An operation whose engine does not exist answers 501 naming it, never a fake success.
     logs = client(server, "logs")
     with pytest.raises(ClientError) as caught:
-        logs.describe_log_groups()  # type: ignore[attr-defined]
+        logs.describe_log_groups()
     error = caught.value.response
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert error["Error"]["Code"] == "NotImplemented"
@@ -79,7 +65,7 @@ def test_unimplemented_operation_is_an_honest_501(server: RunningServer) -> None
 def test_validation_error_from_the_model(server: RunningServer) -> None:
     ddb = client(server, "dynamodb")
     with pytest.raises(ClientError) as caught:
-        ddb.list_tables(Limit=101)  # type: ignore[attr-defined]
+        ddb.list_tables(Limit=101)
     error = caught.value.response["Error"]
     assert error["Code"] == "ValidationException"
     assert error["Message"] == (
@@ -158,8 +144,8 @@ class TestWithCredentials:
     def test_each_key_has_its_own_account(self, secured: RunningServer) -> None:
         alice = client(secured, "sts", key="AKIDALICE", secret="alice-secret")
         bob = client(secured, "sts", key="AKIDBOB", secret="bob-secret")
-        alice_account = alice.get_caller_identity()["Account"]  # type: ignore[attr-defined]
-        assert bob.get_caller_identity()["Account"] == "111122223333"  # type: ignore[attr-defined]
+        alice_account = alice.get_caller_identity()["Account"]
+        assert bob.get_caller_identity()["Account"] == "111122223333"
         assert alice_account != "111122223333"
         assert len(alice_account) == 12
         assert alice_account.isdigit()
@@ -167,17 +153,17 @@ class TestWithCredentials:
     def test_wrong_secret_is_refused(self, secured: RunningServer) -> None:
         sts = client(secured, "sts", key="AKIDALICE", secret="wrong")
         with pytest.raises(ClientError) as caught:
-            sts.get_caller_identity()  # type: ignore[attr-defined]
+            sts.get_caller_identity()
         assert caught.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
         ddb = client(secured, "dynamodb", key="AKIDALICE", secret="wrong")
         with pytest.raises(ClientError) as caught:
-            ddb.list_tables()  # type: ignore[attr-defined]
+            ddb.list_tables()
         assert caught.value.response["Error"]["Code"] == "InvalidSignatureException"
 
     def test_unknown_key_is_refused(self, secured: RunningServer) -> None:
         ddb = client(secured, "dynamodb", key="AKIDNOBODY", secret="x")
         with pytest.raises(ClientError) as caught:
-            ddb.list_tables()  # type: ignore[attr-defined]
+            ddb.list_tables()
         assert caught.value.response["Error"]["Code"] == "UnrecognizedClientException"
 
     def test_unsigned_request_is_refused(self, secured: RunningServer) -> None:
@@ -202,15 +188,7 @@ def test_serve_on_postgresql(tmp_path: Path) -> None:
         with running_server(tmp_path, args=("--store", f"{base}?schema={schema}")) as server:
             assert server.health()["store"] == "postgresql"
             sts = client(server, "sts")
-            assert sts.get_caller_identity()["Account"] == "000000000000"  # type: ignore[attr-defined]
+            assert sts.get_caller_identity()["Account"] == "000000000000"
             assert server.stop(signal.SIGTERM) == 0
     finally:
-
-        async def drop() -> None:
-            conn = await asyncpg.connect(base)
-            try:
-                await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            finally:
-                await conn.close()
-
-        asyncio.run(drop())
+        asyncio.run(drop_schema(base, schema))
