@@ -72,6 +72,9 @@ class Node:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self._store = open_store(self.settings.store_url, self.settings.data_dir, clock=self.clock)
         await self._store.open()
+        relay = self._store.relay(self.node_id)
+        if relay is not None:
+            await self.bus.attach(relay)
         self._services = ServiceRegistry(self)
         for engine in list(self._engines.values()):
             await engine.start()
@@ -86,6 +89,7 @@ class Node:
     async def stop(self) -> None:
         for engine in reversed(list(self._engines.values())):
             await engine.stop()
+        await self.bus.close()
         if self._store is not None:
             await self._store.close()
             self._store = None

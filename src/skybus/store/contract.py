@@ -18,8 +18,8 @@ Rules for the function given to :meth:`Store.write` / :meth:`Store.read`:
   must have no side effects outside the transaction;
 * the :class:`Tx` is valid only until the function returns.
 
-Cross-node wake-ups (another node enqueued work) are deliberately not part of this contract yet;
-they will be a separate method on :class:`Store` (``changes(channel)``), carrying ids only.
+Cross-node wake-ups (another node enqueued work) travel on the node's bus; a backend that several
+nodes can share provides the bus's :meth:`Store.relay`, which carries channel names only.
 """
 
 from __future__ import annotations
@@ -29,7 +29,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
+
+if TYPE_CHECKING:
+    from skybus.bus import Relay
 
 T = TypeVar("T")
 
@@ -164,6 +167,11 @@ class Store(ABC):
 
     def __init__(self, *, clock: Clock = time.time) -> None:
         self.clock = clock
+
+    def relay(self, node_id: str) -> Relay | None:
+        """How this node's bus reaches other nodes sharing the store; None when no other node
+        can share it (an embedded SQLite file belongs to one process)."""
+        return None
 
     @abstractmethod
     async def open(self) -> None:

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from skybus.store.contract import Clock, Store, StoreError, Tx
+from skybus.store.postgres_relay import PostgresRelay
 from skybus.store.postgres_tx import SCHEMA_VERSION, PostgresTx, Tables, schema_sql
 
 T = TypeVar("T")
@@ -99,6 +100,9 @@ class PostgresStore(Store):
             self._state = "closing"
             await self._pool.close()
         self._state = "closed"
+
+    def relay(self, node_id: str) -> PostgresRelay:
+        return PostgresRelay(self.dsn, self.schema, node_id)
 
     def _checked_pool(self) -> Any:
         if self._state != "open":
