@@ -13,8 +13,10 @@ from skybus.node import Node
 from skybus.server import pipeline, steps
 from skybus.server.app import SkybusApp
 from skybus.server.exchange import Exchange
-from skybus.services.base import Call, Params, Result
+from skybus.services import ServiceRegistry, discover
+from skybus.services.base import Call, Params, Result, Route, Service
 from skybus.wire.errors import ServiceError
+from skybus.wire.http import HttpRequest, HttpResponse
 from tests.server.signing import signed
 
 DDB = {"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"}
@@ -82,3 +84,28 @@ async def test_metrics_count_requests_per_operation(http: httpx.AsyncClient) -> 
 
 async def test_services_endpoint_lists_what_is_implemented(http: httpx.AsyncClient) -> None:
     assert (await http.get("/_skybus/services")).json()["sts"] == ["GetCallerIdentity"]
+
+
+class _Hooks(Service):
+    name = "demo-hooks"
+
+    def routes(self) -> list[Route]:
+        async def hello(request: HttpRequest) -> HttpResponse:
+            return HttpResponse(200, [("Content-Type", "text/plain")], b"hello " + request.body)
+
+        async def broken(request: HttpRequest) -> HttpResponse:
+            raise RuntimeError("boom")
+
+        return [Route("POST", "/hooks/hello", hello), Route("GET", "/hooks/broken/", broken)]
+
+
+async def test_services_serve_plain_http_routes(node: Node, http: httpx.AsyncClient) -> None:
+    node._services = ServiceRegistry(node, {**discover(), "demo-hooks": _Hooks})
+    response = await http.post("/hooks/hello", content=b"you")
+    assert response.status_code == 200
+    assert response.text == "hello you"
+    broken = await http.get("/hooks/broken/anything")
+    assert broken.status_code == 500
+    assert b"boom" not in broken.content
+    # Other paths still reach the AWS pipeline.
+    assert (await http.post("/hooks/other")).status_code == 400

@@ -83,7 +83,15 @@ class SkybusApp:
             host=headers.get("host") or _server_host(scope),
             scheme=scope.get("scheme", "http"),
         )
-        response = await pipeline.handle(self.node, request, body_truncated=truncated)
+        route = self.node.services.route(request.method, request.path)
+        if route is not None and not truncated:
+            try:
+                response = await route(request)
+            except Exception:
+                log.exception("%s %s failed", request.method, request.path)
+                response = _json(500, {"message": "Internal server error"})
+        else:
+            response = await pipeline.handle(self.node, request, body_truncated=truncated)
         await _send(send, response)
 
     def _own_endpoint(self, method: str, path: str) -> HttpResponse:

@@ -12,12 +12,21 @@ import importlib
 import pkgutil
 from typing import TYPE_CHECKING
 
-from skybus.services.base import Call, Handler, Service, operation
+from skybus.services.base import Call, Handler, Route, RouteHandler, Service, operation
 
 if TYPE_CHECKING:
     from skybus.node import Node
 
-__all__ = ["Call", "Handler", "Service", "ServiceRegistry", "discover", "operation"]
+__all__ = [
+    "Call",
+    "Handler",
+    "Route",
+    "RouteHandler",
+    "Service",
+    "ServiceRegistry",
+    "discover",
+    "operation",
+]
 
 
 def discover() -> dict[str, type[Service]]:
@@ -45,11 +54,29 @@ class ServiceRegistry:
 
     def __init__(self, node: Node, classes: dict[str, type[Service]] | None = None) -> None:
         self._handlers: dict[str, dict[str, Handler]] = {}
+        self._exact: dict[tuple[str, str], RouteHandler] = {}
+        self._prefixes: list[tuple[str, str, RouteHandler]] = []
         for service_name, cls in (discover() if classes is None else classes).items():
-            self._handlers[service_name] = cls(node).handlers()
+            service = cls(node)
+            self._handlers[service_name] = service.handlers()
+            for route in service.routes():
+                if route.path.endswith("/"):
+                    self._prefixes.append((route.method, route.path, route.handler))
+                else:
+                    self._exact[(route.method, route.path)] = route.handler
+        self._prefixes.sort(key=lambda entry: len(entry[1]), reverse=True)
 
     def handler(self, service: str, operation: str) -> Handler | None:
         return self._handlers.get(service, {}).get(operation)
+
+    def route(self, method: str, path: str) -> RouteHandler | None:
+        """The plain HTTP endpoint for a request, if a service serves one at ``path``."""
+        found = self._exact.get((method, path))
+        if found is None and self._prefixes:
+            for route_method, prefix, handler in self._prefixes:
+                if route_method == method and path.startswith(prefix):
+                    return handler
+        return found
 
     def implemented(self) -> dict[str, list[str]]:
         return {name: sorted(ops) for name, ops in self._handlers.items()}

@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from skybus.wire.http import HttpRequest, HttpResponse
+
 if TYPE_CHECKING:
     from skybus.node import Node
 
@@ -36,6 +38,18 @@ F = TypeVar("F", bound=Callable[..., Awaitable[Result]])
 
 _OPERATION_ATTR = "__skybus_operation__"
 
+RouteHandler = Callable[[HttpRequest], Awaitable[HttpResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A plain HTTP endpoint a service serves besides its AWS API (SNS's signing certificate,
+    a webhook). ``path`` matches exactly, or as a prefix when it ends with ``/``."""
+
+    method: str
+    path: str
+    handler: RouteHandler
+
 
 def operation(name: str) -> Callable[[F], F]:
     """Mark a method as the implementation of the AWS operation ``name``."""
@@ -54,6 +68,10 @@ class Service:
 
     def __init__(self, node: Node) -> None:
         self.node = node
+
+    def routes(self) -> list[Route]:
+        """Plain HTTP endpoints of this service; none by default."""
+        return []
 
     def handlers(self) -> dict[str, Handler]:
         found: dict[str, Handler] = {}
