@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from skybus import __version__
+from skybus import __version__, logs_cli
 from skybus.config import Settings
 
 
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     _server_options(serve)
     up = commands.add_parser("up", help="run a Skybus node with the bundled examples deployed")
     _server_options(up)
+    logs_cli.add_arguments(commands.add_parser("logs", help="print (and follow) a function's log"))
     return parser
 
 
@@ -72,6 +73,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "logs":
+        return logs_cli.run(args)
     from skybus.server.run import run
 
     settings = settings_from(args)

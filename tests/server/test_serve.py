@@ -53,13 +53,13 @@ def test_sts_get_caller_identity(server: RunningServer) -> None:
 
 def test_unimplemented_operation_is_an_honest_501(server: RunningServer) -> None:
     # An operation whose engine does not exist answers 501 naming it, never a fake success.
-    logs = client(server, "logs")
+    events = client(server, "events")
     with pytest.raises(ClientError) as caught:
-        logs.describe_log_groups()
+        events.list_rules()
     error = caught.value.response
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert error["Error"]["Code"] == "NotImplemented"
-    assert "DescribeLogGroups" in error["Error"]["Message"]
+    assert "ListRules" in error["Error"]["Message"]
 
 
 def test_validation_error_from_the_model(server: RunningServer) -> None:
@@ -75,15 +75,10 @@ def test_validation_error_from_the_model(server: RunningServer) -> None:
 
 
 def test_every_protocol_answers(server: RunningServer) -> None:
-    # query (sns), json (sqs), rest-json (lambda): each reaches its service and gets an answer
-    # in its own error format rather than a transport failure.
-    for service, method in (
-        ("sns", "list_topics"),
-        ("sqs", "list_queues"),
-        ("lambda", "list_functions"),
-        ("events", "list_rules"),
-        ("apigatewayv2", "get_apis"),
-    ):
+    # query (sts), json (events) and rest-json (apigatewayv2) each reach their service and get
+    # an answer in their own format rather than a transport failure.
+    assert client(server, "sts").get_caller_identity()["Account"] == "000000000000"
+    for service, method in (("events", "list_event_buses"), ("apigatewayv2", "get_apis")):
         with pytest.raises(ClientError) as caught:
             getattr(client(server, service), method)()
         assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501, service
