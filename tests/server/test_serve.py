@@ -100,11 +100,11 @@ def test_aws_cli_reaches_skybus(server: RunningServer, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["Account"] == "000000000000"
     done = subprocess.run(
-        [*aws, "dynamodb", "list-tables"], capture_output=True, text=True, env=env, check=False
+        [*aws, "events", "list-rules"], capture_output=True, text=True, env=env, check=False
     )
     assert done.returncode != 0
     assert "NotImplemented" in done.stderr
-    assert "ListTables" in done.stderr
+    assert "ListRules" in done.stderr
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
