@@ -12,8 +12,8 @@ MiB = 1024 * KiB
 #: Largest request body accepted by default. DynamoDB's largest request (BatchWriteItem, 25
 #: items of 400 KB, or TransactWriteItems) stays well under 16 MB, AWS's documented cap.
 MAX_REQUEST_BODY = 16 * MiB
-#: Lambda accepts a 50 MB zip in CreateFunction/UpdateFunctionCode, base64 inside JSON (4/3).
-MAX_LAMBDA_REQUEST_BODY = 70 * MiB
+#: Lambda's request limit (a 50 MB zip, base64 inside JSON), as its error message states it.
+MAX_LAMBDA_REQUEST_BODY = 70_167_211
 #: SigV4: a signed request is valid for 15 minutes either side of the server's clock.
 SIGV4_CLOCK_SKEW_SECONDS = 15 * 60
 #: SigV4 presigned URLs: X-Amz-Expires is at most 7 days.
@@ -38,6 +38,67 @@ SNS_FIFO_DEDUP_WINDOW_SECONDS = 5 * 60
 #: Filter policies: 150 value combinations, 5 keys.
 SNS_FILTER_POLICY_MAX_COMBINATIONS = 150
 SNS_FILTER_POLICY_MAX_KEYS = 5
+#: Filter policies: the policy text is at most 256 KB.
+SNS_FILTER_POLICY_MAX_BYTES = 256 * KiB
+#: Filter policies: numbers compare numerically between -1e9 and 1e9 (5 decimals documented;
+#: compared to 6 decimals as AWS's rule engine does).
+SNS_FILTER_POLICY_NUMBER_LIMIT = 1_000_000_000
+#: Subject: fewer than 100 characters. Message attribute names: at most 256 characters.
+SNS_MAX_SUBJECT_LENGTH = 100
+SNS_MAX_ATTRIBUTE_NAME_LENGTH = 256
+SNS_MAX_TAGS = 50
+#: A FIFO topic has at most 100 subscriptions.
+SNS_FIFO_MAX_SUBSCRIPTIONS = 100
+#: HTTP/S delivery policy: numRetries 0..100, delays up to 3,600 s, and the whole retry
+#: schedule within 3,600 s (a hard limit).
+SNS_MAX_HTTP_RETRIES = 100
+SNS_MAX_RETRY_DELAY_SECONDS = 3600
+SNS_MAX_RETRY_TIME_SECONDS = 3600
+#: An HTTP/S endpoint must answer within 15 seconds.
+SNS_HTTP_TIMEOUT_SECONDS = 15.0
+#: Skybus: the HTTP timeout never drops below this, whatever SKYBUS_SNS_TIME_SCALE says.
+SNS_MIN_HTTP_TIMEOUT_SECONDS = 2.0
+#: Skybus: signing key (RSA, as AWS's) and the validity of its self-signed certificate.
+SNS_SIGNING_KEY_BITS = 2048
+SNS_CERTIFICATE_DAYS = 3650
+SNS_SIGNING_THREADS = 2
+SNS_SIGNATURE_CACHE_SIZE = 4096
+#: Skybus: confirmation tokens a subscription keeps valid at once (lease renewals add more).
+SNS_MAX_LIVE_TOKENS = 8
+#: Skybus: SkybusLeaseSeconds of an HTTP/S subscription, from one minute to 30 days.
+SNS_MIN_LEASE_SECONDS = 60
+SNS_MAX_LEASE_SECONDS = 30 * 24 * 3600
+#: Skybus delivery workers: lease on a claimed delivery (renewed while it waits), jobs claimed
+#: per store call, deliveries held per node at once, idle wait between looks at the outbox.
+SNS_DELIVERY_LEASE_SECONDS = 30.0
+SNS_CLAIM_BATCH = 128
+SNS_MAX_IN_FLIGHT = 2048
+SNS_DELIVERY_POLL_SECONDS = 1.0
+#: Skybus lanes: concurrent attempts per subscription per node, claimed jobs that may wait for
+#: a lane, the pace assumed before one is measured, and the longest a busy lane defers a job.
+SNS_LANE_CONCURRENCY = 16
+SNS_LANE_BUFFER = 256
+SNS_LANE_INITIAL_PACE = 50
+SNS_MAX_DEFER_SECONDS = 300.0
+#: Skybus: idle keep-alive connections kept per endpoint origin.
+SNS_HTTP_IDLE_CONNECTIONS = 64
+#: Skybus: settling claimed jobs in batches of this many, after at most this long.
+SNS_SETTLE_BATCH = 64
+SNS_SETTLE_LINGER_SECONDS = 0.002
+#: Skybus: a delivery whose target engine is missing on this node is tried again this often.
+SNS_PENDING_RETRY_SECONDS = 30.0
+#: Skybus: delivery counters reach the store this often; failures are logged at most this often
+#: per subscription.
+SNS_STATS_FLUSH_SECONDS = 1.0
+SNS_FAILURE_LOG_INTERVAL_SECONDS = 10.0
+#: Skybus: subscription settings are cached by delivery workers this long (and this many).
+SNS_SETTINGS_CACHE_SECONDS = 1.0
+SNS_SETTINGS_CACHE_ENTRIES = 100_000
+#: Skybus: topics whose subscription lists Publish keeps in memory per node.
+SNS_FANOUT_CACHE_TOPICS = 10_000
+#: Skybus: expired FIFO deduplication ids and unsubscriptions are swept this often.
+SNS_SWEEP_SECONDS = 60.0
+SNS_SWEEP_BATCH = 1000
 
 # --- SQS -----------------------------------------------------------------------------------
 SQS_MAX_MESSAGE_BYTES = 256 * KiB

@@ -156,3 +156,21 @@ def test_no_input_produces_a_server_error(
         signed(method, server.endpoint + path, service=service, body=body, headers=headers)
     )
     assert response.status_code < 500 or response.status_code == 501, response.text
+
+
+def test_lambda_body_over_its_limit_names_the_operation(server: RunningServer) -> None:
+    body = b"x" * (limits.MAX_LAMBDA_REQUEST_BODY + 1)
+    response = send(
+        signed(
+            "POST",
+            server.endpoint + "/2015-03-31/functions",
+            service="lambda",
+            body=body,
+            headers={"Content-Type": "application/json"},
+        )
+    )
+    assert response.status_code == 413
+    assert response.headers["x-amzn-errortype"].startswith("RequestEntityTooLargeException")
+    assert response.json()["message"] == (
+        "Request must be smaller than 70167211 bytes for the CreateFunction operation"
+    )

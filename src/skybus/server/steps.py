@@ -44,9 +44,23 @@ def find_service(ex: Exchange) -> None:
 
 def limit_body(ex: Exchange) -> None:
     limit = limits.MAX_LAMBDA_REQUEST_BODY if ex.service == "lambda" else limits.MAX_REQUEST_BODY
-    if ex.body_truncated or len(ex.request.body) > limit:
-        code = "RequestTooLargeException" if ex.service == "lambda" else "RequestEntityTooLarge"
-        raise ServiceError(code, f"Request must be smaller than {limit} bytes.", status=413)
+    if not ex.body_truncated and len(ex.request.body) <= limit:
+        return
+    if ex.service == "lambda":
+        # Lambda names the operation, found from the path alone (the body is not parsed).
+        router = getattr(ex.protocol, "router", None)
+        found = (
+            router.match(ex.request.method, ex.request.path, ex.request.query) if router else None
+        )
+        operation = f" for the {found.operation} operation" if found is not None else ""
+        raise ServiceError(
+            "RequestEntityTooLargeException",
+            f"Request must be smaller than {limit} bytes{operation}",
+            status=413,
+        )
+    raise ServiceError(
+        "RequestEntityTooLarge", f"Request must be smaller than {limit} bytes.", status=413
+    )
 
 
 def authenticate(ex: Exchange) -> None:
