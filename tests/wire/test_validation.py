@@ -414,3 +414,18 @@ def test_validator_never_crashes(
     if violations:
         error = validation_error(service, violations)
         assert error.message
+
+
+def test_lambda_runtime_enum_is_an_invalid_parameter_value() -> None:
+    op = service_model("lambda").operation_model("CreateFunction")
+    params = {
+        "FunctionName": "f",
+        "Role": "arn:aws:iam::000000000000:role/r",
+        "Code": {"ZipFile": b"x"},
+        "Runtime": "cobol85",
+    }
+    error = validation_error("lambda", validate(op.input_shape, params))
+    assert error.code == "InvalidParameterValueException"
+    assert error.message is not None
+    assert error.message.startswith("Value 'cobol85' at 'runtime' failed to satisfy constraint: ")
+    assert error.message.endswith("] or be a valid ARN")

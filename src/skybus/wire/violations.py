@@ -107,12 +107,18 @@ class Dialect:
     element_not_null: bool = False
     # SQS answers with one error in its own words, not Coral's list.
     sqs_words: bool = False
+    # Members whose enum violation the service reports on its own, as
+    # InvalidParameterValueException "... enum value set: [...] or be a valid ARN" (Lambda's
+    # Runtime, which also accepts a custom runtime's ARN).
+    enum_or_arn: frozenset[str] = frozenset()
 
 
 DIALECTS: dict[str, Dialect] = {
     "dynamodb": Dialect("ValidationException"),
     "dynamodbstreams": Dialect("ValidationException"),
-    "lambda": Dialect("ValidationException", element_not_null=True),
+    "lambda": Dialect(
+        "ValidationException", element_not_null=True, enum_or_arn=frozenset({"runtime"})
+    ),
     "logs": Dialect("InvalidParameterException"),
     "events": Dialect("ValidationException"),
     "apigatewayv2": Dialect("BadRequestException"),
@@ -131,6 +137,16 @@ def validation_error(service_name: str, violations: list[Violation]) -> ServiceE
     dialect = DIALECTS.get(service_name, DEFAULT_DIALECT)
     if dialect.sqs_words:
         return _sqs_error(violations)
+    for violation in violations:
+        if violation.path in dialect.enum_or_arn and violation.constraint.startswith(
+            "Member must satisfy enum value set"
+        ):
+            return ServiceError(
+                "InvalidParameterValueException",
+                f"{violation.sentence()} or be a valid ARN",
+                status=400,
+                sender_fault=True,
+            )
     listed = violations[:MAX_LISTED]
     if dialect.pattern_first:
         listed = _pattern_first(listed)
