@@ -86,6 +86,11 @@ class Node:
         gc.freeze()
         self.started_at = time.monotonic()
 
+    def begin_stop(self) -> None:
+        """Shutdown has begun (SIGINT/SIGTERM): tell engines, so long waits end early."""
+        for engine in reversed(list(self._engines.values())):
+            engine.stopping()
+
     async def stop(self) -> None:
         for engine in reversed(list(self._engines.values())):
             await engine.stop()

@@ -277,12 +277,12 @@ def test_type_mismatches_become_violations() -> None:
 
 
 def test_sqs_other_violations_are_invalid_parameter_value() -> None:
-    shape = operation_model("sqs", "GetQueueAttributes").input_shape
-    violations = validate(shape, {"QueueUrl": "http://q", "AttributeNames": ["Bogus"]})
+    shape = operation_model("sqs", "ReceiveMessage").input_shape
+    violations = validate(shape, {"QueueUrl": "http://q", "MaxNumberOfMessages": "ten"})
     error = validation_error("sqs", violations)
     assert error.code == "InvalidParameterValue"
     assert error.message is not None
-    assert error.message.startswith("Value [Bogus] for parameter AttributeNames is invalid. ")
+    assert error.message.startswith("Value ten for parameter MaxNumberOfMessages is invalid. ")
 
 
 def test_listing_stops_at_the_limit() -> None:
@@ -429,3 +429,9 @@ def test_lambda_runtime_enum_is_an_invalid_parameter_value() -> None:
     assert error.message is not None
     assert error.message.startswith("Value 'cobol85' at 'runtime' failed to satisfy constraint: ")
     assert error.message.endswith("] or be a valid ARN")
+
+
+def test_sqs_attribute_names_are_left_to_the_service() -> None:
+    op = service_model("sqs").operation_model("ReceiveMessage")
+    params = {"QueueUrl": "http://h/1/q", "AttributeNames": ["ApproximateReceiveCount", "Nope"]}
+    assert validate(op.input_shape, params) == []

@@ -21,5 +21,9 @@ class Engine:
     async def start(self) -> None:
         """Open what the engine needs (background workers, caches); the store is open."""
 
+    def stopping(self) -> None:
+        """The node has begun to shut down: in-flight requests are finishing. Let anything that
+        would keep a request waiting (a long poll) return now."""
+
     async def stop(self) -> None:
         """Stop background work; called before the store closes."""

@@ -31,6 +31,7 @@ REQUEST_STEPS: list[Step] = [
     steps.authenticate,
     steps.find_region_and_account,
     steps.parse,
+    steps.queue_url_from_path,
     steps.check_input,
     steps.dispatch,
 ]

@@ -30,8 +30,18 @@ class InsecureBind(SystemExit):
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, but a SIGINT/SIGTERM ends in a normal exit once shutdown is done,
-    rather than the signal being raised again at the process."""
+    """uvicorn's server, but a SIGINT/SIGTERM tells the node at once (so long polls return
+    rather than hold the shutdown) and ends in a normal exit once shutdown is done, rather than
+    the signal being raised again at the process."""
+
+    def __init__(self, config: uvicorn.Config, node: Node) -> None:
+        super().__init__(config)
+        self.node = node
+
+    def handle_exit(self, sig: int, frame: object) -> None:
+        if self.node.started_at is not None:
+            self.node.begin_stop()
+        super().handle_exit(sig, frame)  # type: ignore[arg-type]
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -107,7 +117,7 @@ async def serve(
         server_header=False,
         date_header=True,
     )
-    server = _Server(config)
+    server = _Server(config, node)
 
     async def announce() -> None:
         while not server.started:

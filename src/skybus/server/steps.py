@@ -90,6 +90,19 @@ def parse(ex: Exchange) -> None:
     ex.params = parsed.params
 
 
+def queue_url_from_path(ex: Exchange) -> None:
+    """Older SQS clients send a queue's actions to the queue's own URL (``POST /ACCOUNT/NAME``)
+    without a QueueUrl parameter, as the query API allowed."""
+    if ex.service != "sqs" or ex.operation is None or "QueueUrl" in ex.params:
+        return
+    shape = ex.operation.input_shape
+    if shape is None or "QueueUrl" not in shape.members:
+        return
+    parts = ex.request.path.strip("/").split("/")
+    if len(parts) == 2 and parts[0].isdigit() and parts[1]:
+        ex.params["QueueUrl"] = f"{ex.request.base_url}/{parts[0]}/{parts[1]}"
+
+
 def check_input(ex: Exchange) -> None:
     assert ex.operation is not None
     assert ex.service is not None

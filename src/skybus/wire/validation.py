@@ -47,6 +47,11 @@ def validate(shape: Shape | None, params: dict[str, Any]) -> list[Violation]:
     return out
 
 
+# Enums the model lists but the service checks itself, with its own error: SQS attribute names
+# (ReceiveMessage accepts names such as ApproximateReceiveCount that the enum lacks, and unknown
+# names are InvalidAttributeName "Unknown Attribute X.").
+UNCHECKED_ENUMS = frozenset({"QueueAttributeName", "MessageSystemAttributeName"})
+
 # Shapes whose values AWS leaves out of its messages although botocore does not mark them
 # sensitive: DynamoDB's item data ("Value at 'requestItems.t.member.keys' ...").
 HIDDEN_SHAPES = frozenset({"AttributeValue"})
@@ -124,7 +129,7 @@ class _Scalar(_Node):
         if kind == "string" and meta.get("pattern"):
             self.pattern = compile_pattern(meta["pattern"])
             self.pattern_text = f"Member must satisfy regular expression pattern: {meta['pattern']}"
-        if kind == "string" and meta.get("enum"):
+        if kind == "string" and meta.get("enum") and shape.name not in UNCHECKED_ENUMS:
             self.enum = frozenset(meta["enum"])
             self.enum_text = f"Member must satisfy enum value set: [{', '.join(meta['enum'])}]"
         # Every rule, in the order AWS lists them for a list element: max, min, pattern, enum.
