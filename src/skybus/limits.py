@@ -75,11 +75,12 @@ SNS_CLAIM_BATCH = 128
 SNS_MAX_IN_FLIGHT = 2048
 SNS_DELIVERY_POLL_SECONDS = 1.0
 #: Skybus lanes: concurrent attempts per subscription per node, claimed jobs that may wait for
-#: a lane, the pace assumed before one is measured, and the longest a busy lane defers a job.
+#: a lane, the pace assumed before one is measured, and the longest a busy lane defers a job
+#: (times SKYBUS_SNS_TIME_SCALE).
 SNS_LANE_CONCURRENCY = 16
 SNS_LANE_BUFFER = 256
 SNS_LANE_INITIAL_PACE = 50
-SNS_MAX_DEFER_SECONDS = 300.0
+SNS_MAX_DEFER_SECONDS = 30.0
 #: Skybus: idle keep-alive connections kept per endpoint origin.
 SNS_HTTP_IDLE_CONNECTIONS = 64
 #: Skybus: settling claimed jobs in batches of this many, after at most this long.

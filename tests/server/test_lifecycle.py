@@ -53,3 +53,14 @@ def test_query_actions_sent_to_the_queue_url(server: RunningServer) -> None:
     assert root.tag.endswith("SendMessageResponse")
     messages = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
     assert [m["Body"] for m in messages] == ["hello"]
+
+
+def test_query_clients_hear_the_query_wording(server: RunningServer) -> None:
+    body = b"Action=GetQueueAttributes&Version=2012-11-05&AttributeName.1=All"
+    response = send(
+        signed("POST", f"{server.endpoint}/000000000000/no-such-queue", service="sqs",
+               body=body, headers=FORM)
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert b"<Code>AWS.SimpleQueueService.NonExistentQueue</Code>" in response.content
+    assert b"The specified queue does not exist for this wsdl version." in response.content

@@ -21,6 +21,7 @@ from skybus.wire import xmlout
 from skybus.wire.errors import ServiceError
 from skybus.wire.http import HttpRequest, HttpResponse
 from skybus.wire.protocol import ParsedRequest, Protocol
+from skybus.wire.sqs_legacy import QUERY_MESSAGES
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
@@ -261,6 +262,8 @@ class QueryProtocol(Protocol):
             if code:
                 self.error_shapes.setdefault(code, shape)
         self._decoder = _InputDecoder()
+        # Where this front end words an error its own way: the usual wording -> its wording.
+        self.reworded: dict[str, str] = QUERY_MESSAGES if service.service_name == "sqs" else {}
 
     def parse(self, request: HttpRequest) -> ParsedRequest:
         pairs = decode_form(request.query) if request.query else []
@@ -307,8 +310,9 @@ class QueryProtocol(Protocol):
         else:
             sender = shape is None or spec.get("httpStatusCode", 400) < 500
         status = error.status or spec.get("httpStatusCode") or (400 if sender else 500)
+        message = self.reworded.get(error.message or "", error.message)
         body = xmlout.error_document(
-            self.namespace, sender, code, error.message, error.fields, shape, request_id
+            self.namespace, sender, code, message, error.fields, shape, request_id
         )
         headers = self._headers(request_id)
         headers.extend(error.headers.items())

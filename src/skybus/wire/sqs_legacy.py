@@ -36,3 +36,12 @@ def legacy_error_traits() -> dict[str, dict[str, Any]]:
         if trait:
             found[shape.name] = dict(trait)
     return found
+
+
+#: Where SQS's query front end words an error differently from its JSON one: the JSON wording
+#: and the query wording of the same error.
+QUERY_MESSAGES = {
+    "The specified queue does not exist.": (
+        "The specified queue does not exist for this wsdl version."
+    ),
+}
