@@ -64,7 +64,13 @@ def test_request_response(any_lam: Any, name: str) -> None:
     assert body["event"] == {"text": "hi"}
     assert body["function_name"] == name
     assert body["function_version"] == "$LATEST"
-    assert body["invoked_function_arn"].startswith(arn)
+    # The handler sees the ARN the caller named: unqualified here, the alias's ARN below.
+    assert body["invoked_function_arn"] == arn
+    version = any_lam.publish_version(FunctionName=name)["Version"]
+    any_lam.create_alias(FunctionName=name, Name="live", FunctionVersion=version)
+    by_alias = _payload(any_lam.invoke(FunctionName=name, Qualifier="live", Payload=b"{}"))
+    assert by_alias["invoked_function_arn"] == f"{arn}:live"
+    assert by_alias["function_version"] == version
     assert body["memory_limit_in_mb"] == "128"
     assert body["aws_request_id"] == result["ResponseMetadata"]["RequestId"]
     assert body["log_group_name"] == f"/aws/lambda/{name}"

@@ -121,6 +121,7 @@ class FunctionsEngine(Engine):
             payload,
             request_id=request_id,
             client_context=client_context,
+            invoked_arn=target.invoked_arn,
         )
 
     async def invoke(self, ref: FunctionRef, params: dict[str, Any], request_id: str) -> Result:

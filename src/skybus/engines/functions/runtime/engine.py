@@ -97,16 +97,26 @@ class FunctionRuntime(Engine):
         request_id: str,
         client_context: str | None = None,
         deadline_s: float | None = None,
+        invoked_arn: str | None = None,
     ) -> InvocationResult:
         """Run one invocation. ``client_context`` is the JSON text (or its base64, as Invoke's
         ``X-Amz-Client-Context`` carries it); ``deadline_s`` is an absolute time on the node's
-        clock that can only shorten the function's own timeout."""
+        clock that can only shorten the function's own timeout; ``invoked_arn`` is the ARN the
+        caller named (unqualified, or with its alias), which the handler sees as
+        ``context.invoked_function_arn`` (default: the version's ARN)."""
         limit_s = float(spec.timeout_s)
         if deadline_s is not None:
             limit_s = max(0.0, min(limit_s, deadline_s - self.node.clock()))
         self.concurrency.enter(spec)
         call = asyncio.get_running_loop().create_task(
-            self._invoke(spec, payload, request_id, _client_context(client_context), limit_s)
+            self._invoke(
+                spec,
+                payload,
+                request_id,
+                _client_context(client_context),
+                limit_s,
+                invoked_arn or spec.arn,
+            )
         )
         self._calls.add(call)
         call.add_done_callback(self._call_done)
@@ -153,6 +163,7 @@ class FunctionRuntime(Engine):
         request_id: str,
         client_context: str | None,
         limit_s: float,
+        invoked_arn: str,
     ) -> InvocationResult:
         try:
             pool = self._pool(spec)
@@ -160,14 +171,14 @@ class FunctionRuntime(Engine):
                 try:
                     worker = await pool.acquire()
                 except WorkerStartFailed as failed:
-                    event = self._event(spec, payload, request_id, client_context, limit_s)
+                    event = self._event(payload, request_id, client_context, limit_s, invoked_arn)
                     if failed.worker is not None and isinstance(failed.cause, InitFailed):
                         return failed.worker.init_failure(event, failed.cause)
                     raise failed.cause from None
                 if worker.state is State.IDLE:
                     break
                 pool.release(worker)  # it died on its way to us: take another
-            event = self._event(spec, payload, request_id, client_context, limit_s)
+            event = self._event(payload, request_id, client_context, limit_s, invoked_arn)
             try:
                 return await worker.invoke(event, limit_s)
             finally:
@@ -177,18 +188,18 @@ class FunctionRuntime(Engine):
 
     def _event(
         self,
-        spec: FunctionSpec,
         payload: bytes,
         request_id: str,
         client_context: str | None,
         limit_s: float,
+        invoked_arn: str,
     ) -> Event:
         now = time.time()
         return Event(
             request_id=request_id,
             payload=payload,
             deadline_ms=int((now + limit_s) * 1000),
-            invoked_arn=spec.arn,
+            invoked_arn=invoked_arn,
             trace_id=f"Root=1-{int(now):08x}-{secrets.token_hex(12)};"
             f"Parent={secrets.token_hex(8)};Sampled=0",
             client_context=client_context,

@@ -107,6 +107,10 @@ def environment(
         "LANG": "en_US.UTF-8",
         "AWS_ENDPOINT_URL": identity.endpoint,
     }
+    if spec.code.folder is not None:
+        # Code run from a local folder is edited in place: a cached .pyc written in the same
+        # second as an edit of equal size would hide the edit from the next worker.
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(_own_variables(spec.environment))
     python_path = [code_dir]
     if spec.environment.get("PYTHONPATH"):
