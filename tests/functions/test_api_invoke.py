@@ -220,6 +220,25 @@ def test_local_folder_reloads_on_a_new_worker(lam: Any, name: str, tmp_path: Pat
     assert _payload(lam.invoke(FunctionName=name)) == "v2, edited"
 
 
+def test_local_folder_edits_reach_the_next_invocation(lam: Any, name: str, tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("def handler(e, c):\n    return 'before'\n")
+    create(lam, name, Code={"S3Bucket": "skybus-local", "S3Key": str(tmp_path)})
+    assert _payload(lam.invoke(FunctionName=name)) == "before"
+    # An edit alone, no API call: the warm worker is replaced by one that imports the edit.
+    (tmp_path / "helper.py").write_text("WORD = 'after'\n")
+    (tmp_path / "app.py").write_text(
+        "from helper import WORD\n\ndef handler(e, c):\n    return WORD\n"
+    )
+    deadline = time.monotonic() + 10
+    result = None
+    while time.monotonic() < deadline:
+        result = _payload(lam.invoke(FunctionName=name))
+        if result == "after":
+            break
+        time.sleep(0.2)
+    assert result == "after"
+
+
 def test_event_and_invoke_async_run_the_function(any_lam: Any, name: str, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     source = (

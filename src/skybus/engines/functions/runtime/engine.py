@@ -31,6 +31,7 @@ from skybus.engines import Engine
 from skybus.engines.functions.runtime import launch
 from skybus.engines.functions.runtime.code import CodeCache
 from skybus.engines.functions.runtime.concurrency import Concurrency
+from skybus.engines.functions.runtime.folders import FolderWatch
 from skybus.engines.functions.runtime.interpreters import Interpreters
 from skybus.engines.functions.runtime.lambda_logs import Event as LogEvent
 from skybus.engines.functions.runtime.lambda_logs import LogShipper, Sink
@@ -58,6 +59,9 @@ class FunctionRuntime(Engine):
         self.idle_s = limits.LAMBDA_WORKER_IDLE_SECONDS
         self.keep_warm_s = limits.LAMBDA_POOL_KEEP_WARM_SECONDS
         self._pools: dict[str, Pool] = {}
+        # Functions run from a folder: the folder's fingerprint their pool was started with.
+        self._folders = FolderWatch()
+        self._folder_prints: dict[str, tuple[int, int]] = {}
         self._draining: set[Pool] = set()
         self._shipper = LogShipper(_logs_sink(node))
         self._sweeper: asyncio.Task[None] | None = None
@@ -208,8 +212,15 @@ class FunctionRuntime(Engine):
     # --- pools ------------------------------------------------------------------------------
     def _pool(self, spec: FunctionSpec) -> Pool:
         pool = self._pools.get(spec.arn)
+        edited = False
+        if spec.code.folder is not None:
+            printed = self._folders.current(spec.code.folder)
+            edited = self._folder_prints.get(spec.arn, printed) != printed
+            self._folder_prints[spec.arn] = printed
         if pool is not None and (
-            pool.spec.revision != spec.revision or pool.spec.code_sha256 != spec.code_sha256
+            edited
+            or pool.spec.revision != spec.revision
+            or pool.spec.code_sha256 != spec.code_sha256
         ):
             self._drain(pool)
             pool = None
