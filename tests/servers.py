@@ -84,13 +84,17 @@ def start_server(
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
-            raise RuntimeError(f"skybus exited early ({process.wait()}): {''.join(banner)}")
+            code = process.wait()
+            process.stdout.close()
+            raise RuntimeError(f"skybus exited early ({code}): {' | '.join(banner)}")
         banner.append(line.rstrip("\n"))
         if line.startswith("export AWS_ENDPOINT_URL="):
             banner.append(process.stdout.readline().rstrip("\n"))
             break
     else:
         process.kill()
+        process.wait()
+        process.stdout.close()
         raise RuntimeError(f"skybus did not start in {timeout}s: {banner}")
     return RunningServer(process, endpoint, data_dir, banner)
 
