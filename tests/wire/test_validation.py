@@ -435,3 +435,15 @@ def test_sqs_attribute_names_are_left_to_the_service() -> None:
     op = service_model("sqs").operation_model("ReceiveMessage")
     params = {"QueueUrl": "http://h/1/q", "AttributeNames": ["ApproximateReceiveCount", "Nope"]}
     assert validate(op.input_shape, params) == []
+
+
+def test_dynamodb_lists_enum_values_sorted() -> None:
+    op = service_model("dynamodb").operation_model("CreateTable")
+    params = {
+        "TableName": "t",
+        "KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "k", "AttributeType": "X"}],
+    }
+    message = validation_error("dynamodb", validate(op.input_shape, params)).message
+    assert message is not None
+    assert message.endswith("Member must satisfy enum value set: [B, N, S]")

@@ -111,11 +111,13 @@ class Dialect:
     # InvalidParameterValueException "... enum value set: [...] or be a valid ARN" (Lambda's
     # Runtime, which also accepts a custom runtime's ARN).
     enum_or_arn: frozenset[str] = frozenset()
+    # The service prints an enum's allowed values sorted ("[B, N, S]"), not in model order.
+    sorted_enums: bool = False
 
 
 DIALECTS: dict[str, Dialect] = {
-    "dynamodb": Dialect("ValidationException"),
-    "dynamodbstreams": Dialect("ValidationException"),
+    "dynamodb": Dialect("ValidationException", sorted_enums=True),
+    "dynamodbstreams": Dialect("ValidationException", sorted_enums=True),
     "lambda": Dialect(
         "ValidationException", element_not_null=True, enum_or_arn=frozenset({"runtime"})
     ),
@@ -148,6 +150,8 @@ def validation_error(service_name: str, violations: list[Violation]) -> ServiceE
                 sender_fault=True,
             )
     listed = violations[:MAX_LISTED]
+    if dialect.sorted_enums:
+        listed = [_with_sorted_enum(v) for v in listed]
     if dialect.pattern_first:
         listed = _pattern_first(listed)
     if dialect.element_not_null:
@@ -157,6 +161,19 @@ def validation_error(service_name: str, violations: list[Violation]) -> ServiceE
     body = "; ".join(v.sentence() for v in listed)
     return ServiceError(
         dialect.code, f"{count} {noun} detected: {body}", status=400, sender_fault=True
+    )
+
+
+_ENUM = "Member must satisfy enum value set: ["
+
+
+def _with_sorted_enum(violation: Violation) -> Violation:
+    constraint = violation.constraint
+    if not constraint.startswith(_ENUM) or not constraint.endswith("]"):
+        return violation
+    values = sorted(constraint[len(_ENUM) : -1].split(", "))
+    return Violation(
+        violation.path, violation.value, f"{_ENUM}{', '.join(values)}]", violation.shown
     )
 
 
