@@ -63,6 +63,9 @@ SNS_SIGNING_KEY_BITS = 2048
 SNS_CERTIFICATE_DAYS = 3650
 SNS_SIGNING_THREADS = 2
 SNS_SIGNATURE_CACHE_SIZE = 4096
+#: Skybus: messages are signed as they are published (ahead of delivery) only while fewer than
+#: this many signatures wait to be computed.
+SNS_PRESIGN_MAX_PENDING = 32
 #: Skybus: confirmation tokens a subscription keeps valid at once (lease renewals add more).
 SNS_MAX_LIVE_TOKENS = 8
 #: Skybus: SkybusLeaseSeconds of an HTTP/S subscription, from one minute to 30 days.
@@ -74,12 +77,15 @@ SNS_DELIVERY_LEASE_SECONDS = 30.0
 SNS_CLAIM_BATCH = 128
 SNS_MAX_IN_FLIGHT = 2048
 SNS_DELIVERY_POLL_SECONDS = 1.0
+#: Skybus: due times of retries and deferrals a node remembers to wake up for (past it, the
+#: poll finds them).
+SNS_MAX_DUE_TIMES = 100_000
 #: Skybus lanes: concurrent attempts per subscription per node, claimed jobs that may wait for
-#: a lane, the pace assumed before one is measured, and the longest a busy lane defers a job
+#: a lane, the answer time assumed before one is measured, and the longest a busy lane defers a job
 #: (times SKYBUS_SNS_TIME_SCALE).
 SNS_LANE_CONCURRENCY = 16
 SNS_LANE_BUFFER = 256
-SNS_LANE_INITIAL_PACE = 50
+SNS_LANE_INITIAL_LATENCY_SECONDS = 0.05
 SNS_MAX_DEFER_SECONDS = 30.0
 #: Skybus: idle keep-alive connections kept per endpoint origin.
 SNS_HTTP_IDLE_CONNECTIONS = 64
@@ -240,6 +246,23 @@ LAMBDA_ASYNC_LEASE_SECONDS = 30.0
 LAMBDA_ASYNC_POLL_SECONDS = 1.0
 #: Skybus: async invocations run at once per node.
 LAMBDA_ASYNC_WORKERS = 8
+#: Event source mappings on SQS: 10 records per batch by default and at most 10 without a
+#: batching window, up to 10,000 with one (FIFO queues take no window); the window is at most
+#: 300 s; ListEventSourceMappings answers at most 100 mappings per page.
+LAMBDA_SQS_DEFAULT_BATCH_SIZE = 10
+LAMBDA_SQS_MAX_BATCH_WITHOUT_WINDOW = 10
+LAMBDA_SQS_MAX_BATCH_SIZE = 10_000
+LAMBDA_MAX_BATCHING_WINDOW_SECONDS = 300
+LAMBDA_MAPPINGS_PAGE_SIZE = 100
+#: Skybus mapping pollers: batches one mapping runs at once on each node (unless ScalingConfig's
+#: MaximumConcurrency says otherwise), the long poll of an idle poller, the back-off after a
+#: throttle or a missing function or queue, and how often every node re-reads the mappings
+#: (changes also wake them at once).
+LAMBDA_MAPPING_CONCURRENCY = 5
+LAMBDA_MAPPING_LONG_POLL_SECONDS = 20
+LAMBDA_MAPPING_BACKOFF_MIN_SECONDS = 0.1
+LAMBDA_MAPPING_BACKOFF_MAX_SECONDS = 10.0
+LAMBDA_MAPPING_RESYNC_SECONDS = 5.0
 
 # --- Lambda worker processes (this node's capacity; no AWS counterpart unless named) -------
 #: Worker processes one node runs at once, over all functions. Past it, idle workers of other

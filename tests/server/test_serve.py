@@ -155,6 +155,22 @@ class TestWithCredentials:
             ddb.list_tables()
         assert caught.value.response["Error"]["Code"] == "InvalidSignatureException"
 
+    def test_sns_confirmation_links_work_unsigned(self, secured: RunningServer) -> None:
+        # SubscribeURL and UnsubscribeURL are fetched as plain links, even where every other
+        # call must be signed: the token is the credential. An unknown token is SNS's error,
+        # not an authentication failure.
+        topic = "arn:aws:sns:us-east-1:000000000000:nothing-here"
+        url = f"{secured.endpoint}/?Action=ConfirmSubscription&TopicArn={topic}&Token=abc"
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(url, timeout=5)
+        body = caught.value.read().decode()
+        assert "MissingAuthenticationToken" not in body
+        assert caught.value.code in (400, 404)
+        listing = f"{secured.endpoint}/?Action=ListTopics"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(listing, timeout=5)
+        assert "MissingAuthenticationToken" in refused.value.read().decode()
+
     def test_unknown_key_is_refused(self, secured: RunningServer) -> None:
         ddb = client(secured, "dynamodb", key="AKIDNOBODY", secret="x")
         with pytest.raises(ClientError) as caught:

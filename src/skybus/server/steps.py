@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 
 from skybus import limits
 from skybus.auth.errors import auth_error
-from skybus.auth.sigv4 import AuthFailure, signing_scope
+from skybus.auth.sigv4 import AuthFailure, FailureKind, signing_scope
 from skybus.server.exchange import Exchange
 from skybus.services.base import Call
 from skybus.wire.errors import NotImplementedOperation, ServiceError
 from skybus.wire.models import signing_name
 from skybus.wire.protocols import protocol_for
-from skybus.wire.routing import identify_service
+from skybus.wire.routing import form_params, identify_service
 from skybus.wire.validation import validate, validation_error
 
 log = logging.getLogger("skybus.requests")
@@ -67,6 +67,13 @@ def authenticate(ex: Exchange) -> None:
     assert ex.service is not None
     now = datetime.fromtimestamp(ex.node.clock(), UTC)
     outcome = ex.node.verifier.verify(ex.request, now, service=signing_name(ex.service))
+    if isinstance(outcome, AuthFailure) and _unsigned_by_design(ex, outcome):
+        # The token or subscription ARN in the URL is the credential here, as on AWS; the
+        # service checks it.
+        ex.access_key = None
+        ex.account = ex.node.credentials.account_for("")
+        ex.region = ex.scope.region if ex.scope is not None else ex.node.settings.region
+        return
     if isinstance(outcome, AuthFailure):
         if outcome.canonical_request is not None:
             log.info("signature mismatch; canonical request was:\n%s", outcome.canonical_request)
@@ -74,6 +81,18 @@ def authenticate(ex: Exchange) -> None:
     ex.access_key = outcome.access_key or None
     ex.account = outcome.account
     ex.region = outcome.region
+
+
+#: SNS hands these to HTTP endpoints as plain URLs (SubscribeURL, UnsubscribeURL): they are
+#: meant to be fetched unsigned.
+UNSIGNED_ACTIONS = {"sns": frozenset({"ConfirmSubscription", "Unsubscribe"})}
+
+
+def _unsigned_by_design(ex: Exchange, failure: AuthFailure) -> bool:
+    allowed = UNSIGNED_ACTIONS.get(ex.service or "")
+    if allowed is None or failure.kind is not FailureKind.MISSING:
+        return False
+    return form_params(ex.request).get("Action") in allowed
 
 
 def find_region_and_account(ex: Exchange) -> None:
