@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from skybus.engines.functions import arns, errors
 from skybus.engines.functions.engine import FunctionsEngine
+from skybus.engines.functions.mappings.engine import MappingsEngine
 from skybus.services.base import Call, Params, Result, Service, operation
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class LambdaService(Service):
     def __init__(self, node: Node) -> None:
         super().__init__(node)
         self.engine = node.engine(FunctionsEngine)
+        self.mappings = node.engine(MappingsEngine)
 
     # functions -------------------------------------------------------------------------------
 
@@ -199,3 +201,25 @@ class LambdaService(Service):
         event = {"InvocationType": "Event", "Payload": params.get("InvokeArgs") or b""}
         await self.engine.invoke(_ref(call, params), event, call.request_id)
         return {"Status": 202}
+
+    # event source mappings -------------------------------------------------------------------
+
+    @operation("CreateEventSourceMapping")
+    async def create_event_source_mapping(self, call: Call, params: Params) -> Result:
+        return await self.mappings.create(call.account, call.region, params)
+
+    @operation("GetEventSourceMapping")
+    async def get_event_source_mapping(self, call: Call, params: Params) -> Result:
+        return await self.mappings.get(call.account, call.region, params["UUID"])
+
+    @operation("ListEventSourceMappings")
+    async def list_event_source_mappings(self, call: Call, params: Params) -> Result:
+        return await self.mappings.list(call.account, call.region, params)
+
+    @operation("UpdateEventSourceMapping")
+    async def update_event_source_mapping(self, call: Call, params: Params) -> Result:
+        return await self.mappings.update(call.account, call.region, params)
+
+    @operation("DeleteEventSourceMapping")
+    async def delete_event_source_mapping(self, call: Call, params: Params) -> Result:
+        return await self.mappings.delete(call.account, call.region, params["UUID"])
