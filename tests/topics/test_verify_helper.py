@@ -21,7 +21,8 @@ def test_verify_accepts_both_versions_and_refuses_tampering(
     sns.publish(TopicArn=topic, Message="v1", Subject="s")
     sns.set_topic_attributes(TopicArn=topic, AttributeName="SignatureVersion", AttributeValue="2")
     sns.publish(TopicArn=topic, Message="v2")
-    got = [r.json for r in endpoint.wait_for(2)]
+    # Deliveries run concurrently, so arrival order is not publish order.
+    got = sorted((r.json for r in endpoint.wait_for(2)), key=lambda m: m["Message"])
     confirmation = endpoint.of_kind("SubscriptionConfirmation")[0].json
     trusted = [sns_server.endpoint]
     for message in [*got, confirmation]:
