@@ -193,10 +193,7 @@ class ItemOps:
         async def write(tx: Tx) -> Written:
             meta = await self.catalog.current(tx, ref)
             key = key_store_key(meta, key_param)
-            raw_old = await tx.get(meta.space, key, for_update=True)
-            old = None if raw_old is None else codec.decode(raw_old)
-            if condition is not None and not evaluate_condition(condition, old):
-                raise condition_failed(old if old_on_failure else None)
+            raw_old, old = await _locked_old(tx, meta.space, key, condition, old_on_failure)
             if raw_old is None:
                 return Written(None, None, capacity.write_units(0))
             await tx.delete(meta.space, key)
@@ -223,10 +220,7 @@ class ItemOps:
         async def write(tx: Tx) -> Written:
             meta = await self.catalog.current(tx, ref)
             key = key_store_key(meta, key_param)
-            raw_old = await tx.get(meta.space, key, for_update=True)
-            old = None if raw_old is None else codec.decode(raw_old)
-            if condition is not None and not evaluate_condition(condition, old):
-                raise condition_failed(old if old_on_failure else None)
+            raw_old, old = await _locked_old(tx, meta.space, key, condition, old_on_failure)
             if update is None:
                 new = old if old is not None else dict(key_param)
                 touched: tuple[Any, ...] = ()
@@ -271,3 +265,15 @@ def _update_attributes(
         paths = [p for p in touched if p.top not in meta.key_names]
         return project(paths, source) or None
     return None
+
+
+async def _locked_old(
+    tx: Tx, space: str, key: bytes, condition: Any, old_on_failure: bool
+) -> tuple[bytes | None, Item | None]:
+    """The stored item under ``key``, locked for this write, after the request's condition
+    passed on it (ConditionalCheckFailed otherwise, with the item when asked for)."""
+    raw_old = await tx.get(space, key, for_update=True)
+    old = None if raw_old is None else codec.decode(raw_old)
+    if condition is not None and not evaluate_condition(condition, old):
+        raise condition_failed(old if old_on_failure else None)
+    return raw_old, old
